@@ -1,0 +1,276 @@
+//! `POST /interactions`: connect the caller with another profile.
+
+use lambda_http::Request;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{authenticate, caller_profile_id, no_profile_yet};
+use crate::app::App;
+use crate::error::ApiError;
+use crate::http::{Reply, body_bytes};
+use crate::profile_id::ProfileId;
+use crate::store::CreateOutcome;
+use crate::telemetry::RequestLog;
+
+const EXPECTED_BODY: &str = r#"{"eventType": "CONNECTION", "eventParam": "<profile ID>"}"#;
+
+/// Deepest nesting of arrays and objects accepted in a body. A valid body
+/// has depth 1; the margin is for clients that send extra fields.
+const MAX_NESTING: usize = 16;
+
+/// The request body. Fields are read as raw JSON so that a missing field
+/// and a field of the wrong type get different messages; serde still
+/// rejects duplicate keys, and unknown fields are ignored.
+#[derive(Deserialize)]
+struct CreateBody {
+    #[serde(rename = "eventType")]
+    event_type: Option<Value>,
+    #[serde(rename = "eventParam")]
+    event_param: Option<Value>,
+}
+
+pub async fn create_interaction(
+    app: &App,
+    request: &Request,
+    log: &mut RequestLog,
+) -> Result<Reply, ApiError> {
+    let caller = authenticate(app, request).await?;
+    let target = parse_body(body_bytes(request)?)?;
+    log.set_target(&target);
+
+    let caller_id = caller_profile_id(app, &caller, log)
+        .await?
+        .ok_or_else(no_profile_yet)?;
+    if caller_id == target {
+        return Err(ApiError::BadRequest(
+            "eventParam is your own profile ID; you cannot connect to yourself".to_owned(),
+        ));
+    }
+
+    let (caller_profile, target_profile) = app.store().profile_pair(&caller_id, &target).await?;
+    let target_profile = target_profile
+        .ok_or_else(|| ApiError::NotFound(format!("no profile has the ID {target}")))?;
+    let caller_profile = caller_profile.ok_or_else(no_profile_yet)?;
+
+    let now_millis = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    let outcome = app
+        .store()
+        .create_connection(&caller_profile, &target_profile, now_millis as i64)
+        .await?;
+
+    let name = target_profile.full_name();
+    let reply = match outcome {
+        CreateOutcome::Created => Reply::ok(
+            json!({
+                "message": format!("Connection created with {}", target_profile.first_name()),
+                "name": name,
+            }),
+            "created",
+        ),
+        CreateOutcome::AlreadyConnected => Reply::ok(
+            json!({ "message": "Connection has already been made", "name": name }),
+            "already_connected",
+        ),
+        CreateOutcome::Completed => Reply::ok(
+            json!({ "message": "Connection has already been made", "name": name }),
+            "completed_one_sided",
+        ),
+    };
+    Ok(reply)
+}
+
+/// Parses and validates the body, returning the target profile ID.
+fn parse_body(bytes: &[u8]) -> Result<ProfileId, ApiError> {
+    let bad_request = |message: String| ApiError::BadRequest(message);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(bad_request(format!(
+            "request body is empty; send {EXPECTED_BODY}"
+        )));
+    }
+    if nesting_depth(bytes) > MAX_NESTING {
+        return Err(bad_request(format!(
+            "request body nests arrays or objects deeper than {MAX_NESTING} levels; send {EXPECTED_BODY}"
+        )));
+    }
+    let body: CreateBody = serde_json::from_slice(bytes).map_err(|error| {
+        if error.is_data() {
+            bad_request(format!(
+                "request body must be a JSON object {EXPECTED_BODY}: {error}"
+            ))
+        } else {
+            bad_request(format!("request body is not valid JSON: {error}"))
+        }
+    })?;
+
+    let event_type = required_string(body.event_type, "eventType")?;
+    if event_type != "CONNECTION" {
+        return Err(bad_request(format!(
+            "eventType {event_type:?} is not supported; only \"CONNECTION\" is"
+        )));
+    }
+    let event_param = required_string(body.event_param, "eventParam")?;
+    ProfileId::parse(&event_param).map_err(|reason| bad_request(format!("eventParam {reason}")))
+}
+
+/// The deepest nesting of `[` and `{` outside strings. It scans bytes and
+/// does not validate; the JSON parser does that afterwards.
+fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in bytes {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+fn required_string(value: Option<Value>, field: &str) -> Result<String, ApiError> {
+    match value {
+        None | Some(Value::Null) => Err(ApiError::BadRequest(format!(
+            "{field} is missing; send {EXPECTED_BODY}"
+        ))),
+        Some(Value::String(text)) => Ok(text),
+        Some(_) => Err(ApiError::BadRequest(format!("{field} must be a string"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(body: &str) -> String {
+        match parse_body(body.as_bytes()) {
+            Err(ApiError::BadRequest(message)) => message,
+            other => {
+                let shown: String = body.chars().take(80).collect();
+                panic!("expected a bad request for {shown:?}, got {other:?}")
+            }
+        }
+    }
+
+    #[test]
+    fn accepts_valid_body_and_ignores_extra_fields() {
+        let id =
+            parse_body(br#"{"eventType":"CONNECTION","eventParam":"SixVansSort","extra":[1]}"#)
+                .unwrap();
+        assert_eq!(id.as_str(), "SixVansSort");
+    }
+
+    #[test]
+    fn empty_body_says_what_to_send() {
+        assert!(message("").contains("empty"));
+        assert!(message("  \n").contains("empty"));
+    }
+
+    #[test]
+    fn non_objects_are_rejected() {
+        for body in ["null", "[]", "\"x\"", "5", "true"] {
+            assert!(message(body).contains("JSON object"), "{body}");
+        }
+    }
+
+    #[test]
+    fn invalid_json_is_rejected() {
+        for body in [
+            "{",
+            "not json",
+            "{'eventType': 1}",
+            "{\"eventType\":\"CONNECTION\",}",
+        ] {
+            assert!(message(body).contains("not valid JSON"), "{body}");
+        }
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        assert!(message(r#"{"eventParam":"a"}"#).contains("eventType is missing"));
+        assert!(message(r#"{"eventType":"CONNECTION"}"#).contains("eventParam is missing"));
+        assert!(message(r#"{"eventType":null,"eventParam":"a"}"#).contains("eventType is missing"));
+    }
+
+    #[test]
+    fn non_string_fields_are_named() {
+        assert!(
+            message(r#"{"eventType":1,"eventParam":"a"}"#).contains("eventType must be a string")
+        );
+        assert!(
+            message(r#"{"eventType":"CONNECTION","eventParam":{"a":1}}"#)
+                .contains("eventParam must be a string")
+        );
+        assert!(
+            message(r#"{"eventType":"CONNECTION","eventParam":["a"]}"#)
+                .contains("eventParam must be a string")
+        );
+    }
+
+    #[test]
+    fn other_event_types_are_rejected() {
+        let text = message(r#"{"eventType":"QUEST","eventParam":"a"}"#);
+        assert!(text.contains("only \"CONNECTION\""), "{text}");
+        assert!(
+            message(r#"{"eventType":"connection","eventParam":"a"}"#).contains("not supported")
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected() {
+        let text = message(r#"{"eventType":"CONNECTION","eventParam":"a","eventParam":"b"}"#);
+        assert!(text.contains("duplicate field `eventParam`"), "{text}");
+    }
+
+    #[test]
+    fn malformed_profile_ids_are_named() {
+        let too_long = format!(
+            r#"{{"eventType":"CONNECTION","eventParam":"{}"}}"#,
+            "a".repeat(129)
+        );
+        for body in [
+            r#"{"eventType":"CONNECTION","eventParam":""}"#,
+            r#"{"eventType":"CONNECTION","eventParam":"a#b"}"#,
+            r#"{"eventType":"CONNECTION","eventParam":"a b"}"#,
+            r#"{"eventType":"CONNECTION","eventParam":"\u0430bc"}"#,
+            too_long.as_str(),
+        ] {
+            assert!(message(body).starts_with("eventParam "), "{body}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_without_overflow() {
+        let nested = format!(
+            r#"{{"eventType":"CONNECTION","eventParam":"a","x":{}{}}}"#,
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        assert!(message(&nested).contains("deeper than 16 levels"));
+    }
+
+    #[test]
+    fn nesting_depth_ignores_brackets_in_strings() {
+        assert_eq!(nesting_depth(br#"{"a":"[[[{{{","b":"\"[["}"#), 1);
+        assert_eq!(nesting_depth(br#"{"a":[[1],{"b":[]}]}"#), 4);
+        assert_eq!(nesting_depth(b"5"), 0);
+    }
+
+    #[test]
+    fn invalid_utf8_is_rejected() {
+        let body = b"{\"eventType\":\"CONNECTION\",\"eventParam\":\"\xff\xfe\"}";
+        assert!(matches!(parse_body(body), Err(ApiError::BadRequest(_))));
+    }
+}

@@ -1,0 +1,150 @@
+//! `GET /interactions/journal`: every connection of the caller.
+
+use lambda_http::{Request, RequestExt};
+use serde_json::{Value, json};
+
+use super::{authenticate, caller_profile_id, no_profile_yet};
+use crate::app::App;
+use crate::attribute::item_to_json;
+use crate::error::ApiError;
+use crate::http::Reply;
+use crate::telemetry::RequestLog;
+
+/// Longest event ID accepted; DynamoDB keys hold at most 2048 bytes.
+const MAX_EVENT_ID_BYTES: usize = 1024;
+
+/// An event to filter the journal by.
+#[derive(Debug, PartialEq, Eq)]
+struct EventFilter {
+    event_id: String,
+    year: u32,
+}
+
+pub async fn get_journal(
+    app: &App,
+    request: &Request,
+    log: &mut RequestLog,
+) -> Result<Reply, ApiError> {
+    let caller = authenticate(app, request).await?;
+    let query = request.query_string_parameters_ref();
+    let filter = parse_filter(
+        query.and_then(|query| query.first("eventId")),
+        query.and_then(|query| query.first("year")),
+    )?;
+
+    // The member lookup and the event lookup are independent, so they run
+    // concurrently: a filtered journal costs one round trip less.
+    let event_lookup = async {
+        match &filter {
+            None => Ok(None),
+            Some(filter) => app
+                .store()
+                .event_window(&filter.event_id, filter.year)
+                .await
+                .map(Some),
+        }
+    };
+    let (profile_id, window) = tokio::join!(caller_profile_id(app, &caller, log), event_lookup);
+    let profile_id = profile_id?.ok_or_else(no_profile_yet)?;
+    // `None` means no filter was asked for; `Some(None)` means the event is unknown.
+    let window = match (filter, window?) {
+        (Some(filter), Some(None)) => {
+            return Err(ApiError::NotFound(format!(
+                "no event has the ID {:?} in year {}",
+                filter.event_id, filter.year
+            )));
+        }
+        (_, window) => window.flatten(),
+    };
+
+    let rows = app
+        .store()
+        .connections_of(&profile_id, window.as_ref())
+        .await?;
+    let data: Vec<Value> = rows.iter().map(item_to_json).collect();
+    Ok(Reply::ok(
+        json!({
+            "message": format!("all connections for {}", caller.email()),
+            "data": data,
+        }),
+        "ok",
+    ))
+}
+
+fn parse_filter(
+    event_id: Option<&str>,
+    year: Option<&str>,
+) -> Result<Option<EventFilter>, ApiError> {
+    let bad_request = |message: &str| Err(ApiError::BadRequest(message.to_owned()));
+    let (event_id, year) = match (event_id, year) {
+        (None, None) => return Ok(None),
+        (Some(event_id), Some(year)) => (event_id.trim(), year.trim()),
+        _ => {
+            return bad_request(
+                "eventId and year must be given together, e.g. ?eventId=blueprint&year=2026",
+            );
+        }
+    };
+    if event_id.is_empty() {
+        return bad_request("eventId is empty");
+    }
+    if event_id.len() > MAX_EVENT_ID_BYTES {
+        return bad_request("eventId is longer than 1024 bytes");
+    }
+    let valid_year =
+        !year.is_empty() && year.len() <= 4 && year.bytes().all(|byte| byte.is_ascii_digit());
+    let Some(year) = valid_year.then(|| year.parse::<u32>().ok()).flatten() else {
+        return bad_request("year must be a number such as 2026");
+    };
+    Ok(Some(EventFilter {
+        event_id: event_id.to_owned(),
+        year,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rejection(event_id: Option<&str>, year: Option<&str>) -> String {
+        match parse_filter(event_id, year) {
+            Err(ApiError::BadRequest(message)) => message,
+            other => panic!("expected a bad request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_parameters_mean_no_filter() {
+        assert_eq!(parse_filter(None, None).unwrap(), None);
+    }
+
+    #[test]
+    fn both_parameters_make_a_filter() {
+        let filter = parse_filter(Some("blueprint"), Some("2026"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(filter.event_id, "blueprint");
+        assert_eq!(filter.year, 2026);
+    }
+
+    #[test]
+    fn half_a_pair_is_rejected() {
+        assert!(rejection(Some("blueprint"), None).contains("together"));
+        assert!(rejection(None, Some("2026")).contains("together"));
+    }
+
+    #[test]
+    fn non_numeric_years_are_rejected() {
+        for year in ["", "abc", "20x6", "-2026", "2026.0", "1e3", "99999"] {
+            assert!(
+                rejection(Some("blueprint"), Some(year)).contains("year"),
+                "{year:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_event_id_is_rejected() {
+        assert!(rejection(Some(" "), Some("2026")).contains("eventId"));
+    }
+}

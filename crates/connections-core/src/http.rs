@@ -1,0 +1,243 @@
+//! HTTP plumbing shared by every function: routing, body limits and the
+//! responses, all of which carry the CORS headers.
+//!
+//! API Gateway REST (payload 1.0) and HTTP API (payload 2.0) events both
+//! reach the handlers as a `lambda_http::Request`; `lambda_http` decodes
+//! base64 bodies. Paths may carry a stage prefix (`/prod/interactions`)
+//! and a trailing slash.
+
+use lambda_http::http::header::{self, HeaderValue};
+use lambda_http::http::{Response, StatusCode};
+use lambda_http::{Body, Request};
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, RETRY_AFTER_SECONDS};
+
+/// Largest request body accepted. A valid body is under 200 bytes; the
+/// limit leaves room for clients that send extra fields.
+pub const MAX_BODY_BYTES: usize = 8 * 1024;
+
+const ALLOWED_HEADERS: &str = "Authorization, Content-Type";
+const ALLOWED_METHODS: &str = "GET, POST, OPTIONS";
+
+/// A path of the API, with any stage prefix and trailing slash removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/interactions`
+    Interactions,
+    /// `/interactions/journal`
+    Journal,
+    /// `/interactions/journal/{id}`, with the raw `{id}` segment.
+    JournalEntry(String),
+    /// `/interactions/quests` (deprecated)
+    Quests,
+    Unknown,
+}
+
+impl Route {
+    /// Parses a request path. The API lives under `/interactions`, which may
+    /// follow one prefix segment: the stage of a REST API or the base path
+    /// of a custom domain.
+    pub fn parse(path: &str) -> Self {
+        let segments: Vec<&str> = path
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .collect();
+        let rest = match segments.as_slice() {
+            ["interactions", rest @ ..] => rest,
+            [_prefix, "interactions", rest @ ..] => rest,
+            _ => return Self::Unknown,
+        };
+        match rest {
+            [] => Self::Interactions,
+            ["journal"] => Self::Journal,
+            ["journal", id] => Self::JournalEntry((*id).to_owned()),
+            ["quests"] => Self::Quests,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// A successful (or deliberately non-error) response.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Option<Value>,
+    /// Short outcome label for the request log line.
+    pub outcome: &'static str,
+}
+
+impl Reply {
+    pub fn ok(body: Value, outcome: &'static str) -> Self {
+        Self {
+            status: StatusCode::OK,
+            body: Some(body),
+            outcome,
+        }
+    }
+
+    pub fn with_status(status: StatusCode, body: Value, outcome: &'static str) -> Self {
+        Self {
+            status,
+            body: Some(body),
+            outcome,
+        }
+    }
+
+    pub fn no_content() -> Self {
+        Self {
+            status: StatusCode::NO_CONTENT,
+            body: None,
+            outcome: "preflight",
+        }
+    }
+}
+
+/// The request body as bytes, rejecting one over [`MAX_BODY_BYTES`].
+pub fn body_bytes(request: &Request) -> Result<&[u8], ApiError> {
+    let bytes: &[u8] = match request.body() {
+        Body::Empty => &[],
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "request body is {} bytes; the limit is {MAX_BODY_BYTES} bytes",
+            bytes.len()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The `Authorization` header; a value that is not visible ASCII counts as
+/// present but unusable.
+pub fn authorization_header(request: &Request) -> Option<&str> {
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or(""))
+}
+
+/// Builds the response for `result`, with the CORS headers on every status.
+pub fn respond(result: &Result<Reply, ApiError>, cors_allow_origin: &str) -> Response<Body> {
+    let (status, body) = match result {
+        Ok(reply) => (reply.status, reply.body.clone()),
+        Err(error) => (
+            error.status(),
+            Some(json!({ "message": error.to_string() })),
+        ),
+    };
+    let mut response = Response::new(match body {
+        Some(body) => Body::Text(body.to_string()),
+        None => Body::Empty,
+    });
+    *response.status_mut() = status;
+
+    let headers = response.headers_mut();
+    if status != StatusCode::NO_CONTENT {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let origin = HeaderValue::from_str(cors_allow_origin).unwrap_or(HeaderValue::from_static("*"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static(ALLOWED_HEADERS),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(ALLOWED_METHODS),
+    );
+    if cors_allow_origin != "*" {
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+
+    match result {
+        Err(ApiError::Unauthorized(crate::auth::AuthError::MissingHeader)) => {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        Err(ApiError::Unauthorized(_)) => {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+        }
+        Err(ApiError::Unavailable(_)) => {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        }
+        Err(ApiError::MethodNotAllowed { allow, .. }) => {
+            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        _ => {}
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_parses_plain_paths() {
+        assert_eq!(Route::parse("/interactions"), Route::Interactions);
+        assert_eq!(Route::parse("/interactions/journal"), Route::Journal);
+        assert_eq!(Route::parse("/interactions/quests"), Route::Quests);
+        assert_eq!(
+            Route::parse("/interactions/journal/SixVansSort"),
+            Route::JournalEntry("SixVansSort".to_owned())
+        );
+    }
+
+    #[test]
+    fn route_ignores_trailing_slash_and_stage() {
+        assert_eq!(Route::parse("/interactions/"), Route::Interactions);
+        assert_eq!(Route::parse("/prod/interactions"), Route::Interactions);
+        assert_eq!(Route::parse("/dev/interactions/journal/"), Route::Journal);
+        assert_eq!(
+            Route::parse("/prod/interactions/journal/abc"),
+            Route::JournalEntry("abc".to_owned())
+        );
+    }
+
+    #[test]
+    fn route_rejects_other_paths() {
+        for path in [
+            "/",
+            "",
+            "/journal",
+            "/a/b/interactions",
+            "/interactions/journal/a/b",
+            "/interactions/other",
+        ] {
+            assert_eq!(Route::parse(path), Route::Unknown, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn every_response_has_cors_headers() {
+        let error: Result<Reply, ApiError> = Err(ApiError::BadRequest("bad".to_owned()));
+        let ok: Result<Reply, ApiError> = Ok(Reply::no_content());
+        for result in [error, ok] {
+            let response = respond(&result, "https://app.example.com");
+            let headers = response.headers();
+            assert_eq!(
+                headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+                "https://app.example.com"
+            );
+            assert!(headers.contains_key(header::ACCESS_CONTROL_ALLOW_HEADERS));
+            assert!(headers.contains_key(header::ACCESS_CONTROL_ALLOW_METHODS));
+        }
+    }
+
+    #[test]
+    fn unavailable_sets_retry_after() {
+        let result: Result<Reply, ApiError> = Err(ApiError::Unavailable("down".into()));
+        let response = respond(&result, "*");
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+    }
+}
