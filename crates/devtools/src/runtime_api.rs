@@ -1,0 +1,259 @@
+//! A Lambda Runtime API emulator on loopback.
+//!
+//! It serves the endpoints a Lambda runtime client calls
+//! (`/2018-06-01/runtime/invocation/next`, `.../{id}/response`,
+//! `.../{id}/error`, `/2018-06-01/runtime/init/error`), so a test or the
+//! benchmark can start a function binary with `AWS_LAMBDA_RUNTIME_API`
+//! pointing here and hand it events exactly as Lambda does.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::{Mutex, Notify, mpsc, oneshot};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How an invocation ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The function posted a response.
+    Response(Value),
+    /// The function posted an invocation error.
+    Error(Value),
+}
+
+struct Pending {
+    request_id: String,
+    payload: Bytes,
+    done: oneshot::Sender<Outcome>,
+}
+
+#[derive(Default)]
+struct State {
+    in_flight: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
+    first_poll: std::sync::Mutex<Option<Instant>>,
+    polled: Notify,
+    init_error: std::sync::Mutex<Option<Value>>,
+}
+
+/// A running emulator. Dropping it stops accepting connections.
+pub struct RuntimeApi {
+    address: SocketAddr,
+    queue: mpsc::Sender<Pending>,
+    state: Arc<State>,
+    server: tokio::task::JoinHandle<()>,
+    next_id: std::sync::atomic::AtomicU64,
+}
+
+impl RuntimeApi {
+    /// Starts the emulator on a free loopback port.
+    pub async fn start() -> Result<Self, BoxError> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let address = listener.local_addr()?;
+        let (queue, receiver) = mpsc::channel::<Pending>(1024);
+        let receiver = Arc::new(Mutex::new(receiver));
+        let state = Arc::new(State::default());
+
+        let server_state = state.clone();
+        let server = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let state = server_state.clone();
+                let receiver = receiver.clone();
+                tokio::spawn(async move {
+                    let service =
+                        service_fn(move |request| route(request, state.clone(), receiver.clone()));
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(Self {
+            address,
+            queue,
+            state,
+            server,
+            next_id: std::sync::atomic::AtomicU64::new(1),
+        })
+    }
+
+    /// `host:port` for `AWS_LAMBDA_RUNTIME_API`.
+    pub fn address(&self) -> String {
+        self.address.to_string()
+    }
+
+    /// Waits until the function first asks for an invocation (its init is
+    /// done) and returns when that happened.
+    pub async fn wait_for_first_poll(&self, timeout: Duration) -> Result<Instant, BoxError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.state.polled.notified();
+            if let Some(at) = *self
+                .state
+                .first_poll
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+            {
+                return Ok(at);
+            }
+            if let Some(error) = self.init_error() {
+                return Err(format!("the function reported an init error: {error}").into());
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err("the function did not poll for an invocation in time".into());
+            }
+            let _ = tokio::time::timeout(remaining.min(Duration::from_millis(50)), notified).await;
+        }
+    }
+
+    /// The body of an init error the function posted, if any.
+    pub fn init_error(&self) -> Option<Value> {
+        self.state
+            .init_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Hands `event` to the function and waits for its response or error.
+    pub async fn invoke(&self, event: &Value, timeout: Duration) -> Result<Outcome, BoxError> {
+        let number = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let request_id = format!("00000000-0000-4000-8000-{number:012}");
+        let (done, outcome) = oneshot::channel();
+        let pending = Pending {
+            request_id,
+            payload: Bytes::from(serde_json::to_vec(event)?),
+            done,
+        };
+        self.queue
+            .send(pending)
+            .await
+            .map_err(|_| "the emulator has stopped")?;
+        match tokio::time::timeout(timeout, outcome).await {
+            Ok(Ok(outcome)) => Ok(outcome),
+            Ok(Err(_)) => Err("the invocation was dropped".into()),
+            Err(_) => Err("the function did not answer in time".into()),
+        }
+    }
+}
+
+impl Drop for RuntimeApi {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn route(
+    request: Request<Incoming>,
+    state: Arc<State>,
+    receiver: Arc<Mutex<mpsc::Receiver<Pending>>>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = request.uri().path().to_owned();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let response = match (request.method(), segments.as_slice()) {
+        (&Method::GET, ["2018-06-01", "runtime", "invocation", "next"]) => {
+            next_invocation(&state, &receiver).await
+        }
+        (
+            &Method::POST,
+            [
+                "2018-06-01",
+                "runtime",
+                "invocation",
+                id,
+                kind @ ("response" | "error"),
+            ],
+        ) => {
+            let id = (*id).to_owned();
+            let is_error = *kind == "error";
+            let body = read_json(request).await;
+            if let Some(done) = state.in_flight.lock().await.remove(&id) {
+                let _ = done.send(if is_error {
+                    Outcome::Error(body)
+                } else {
+                    Outcome::Response(body)
+                });
+            }
+            reply(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)
+        }
+        (&Method::POST, ["2018-06-01", "runtime", "init", "error"]) => {
+            let body = read_json(request).await;
+            *state.init_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(body);
+            state.polled.notify_waiters();
+            reply(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)
+        }
+        _ => reply(StatusCode::NOT_FOUND, r#"{"errorMessage":"unknown path"}"#),
+    };
+    Ok(response)
+}
+
+async fn next_invocation(
+    state: &State,
+    receiver: &Mutex<mpsc::Receiver<Pending>>,
+) -> Response<Full<Bytes>> {
+    {
+        let mut first_poll = state.first_poll.lock().unwrap_or_else(|e| e.into_inner());
+        if first_poll.is_none() {
+            *first_poll = Some(Instant::now());
+        }
+    }
+    state.polled.notify_waiters();
+
+    let Some(pending) = receiver.lock().await.recv().await else {
+        return reply(StatusCode::GONE, r#"{"errorMessage":"emulator stopped"}"#);
+    };
+    state
+        .in_flight
+        .lock()
+        .await
+        .insert(pending.request_id.clone(), pending.done);
+    let deadline_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|now| now.as_millis() + 10_000)
+        .unwrap_or_default();
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", "application/json")
+        .header("lambda-runtime-aws-request-id", &pending.request_id)
+        .header("lambda-runtime-deadline-ms", deadline_ms.to_string())
+        .header(
+            "lambda-runtime-invoked-function-arn",
+            "arn:aws:lambda:us-east-1:000000000000:function:local",
+        )
+        .header(
+            "lambda-runtime-trace-id",
+            "Root=1-00000000-000000000000000000000000;Sampled=0",
+        )
+        .body(Full::new(pending.payload))
+        .unwrap_or_else(|_| reply(StatusCode::INTERNAL_SERVER_ERROR, "{}"))
+}
+
+async fn read_json(request: Request<Incoming>) -> Value {
+    match request.into_body().collect().await {
+        Ok(body) => serde_json::from_slice(&body.to_bytes()).unwrap_or(Value::Null),
+        Err(_) => Value::Null,
+    }
+}
+
+fn reply(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+    *response.status_mut() = status;
+    response
+}
