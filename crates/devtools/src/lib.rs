@@ -8,6 +8,7 @@
 pub mod demo;
 pub mod harness;
 pub mod local;
+pub mod proxy;
 pub mod runtime_api;
 pub mod tables;
 pub mod tokens;

@@ -257,3 +257,138 @@ fn reply(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
     *response.status_mut() = status;
     response
 }
+
+/// A command that starts a function binary against the emulator at
+/// `runtime_api` (`host:port`), with the environment Lambda sets and the
+/// development auth settings. `dynamodb_url` is DynamoDB Local or a proxy
+/// in front of it.
+pub fn function_command(
+    binary: &std::path::Path,
+    runtime_api: &str,
+    tables: &connections_core::config::Tables,
+    dynamodb_url: &str,
+) -> std::process::Command {
+    let name = binary
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("function");
+    let mut command = std::process::Command::new(binary);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_LAMBDA_RUNTIME_API", runtime_api)
+        .env("AWS_LAMBDA_FUNCTION_NAME", name)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "local")
+        .env("AWS_SECRET_ACCESS_KEY", "local")
+        .env("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_url)
+        .env("PROFILES_TABLE", &tables.profiles)
+        .env("MEMBERS_TABLE", &tables.members)
+        .env("EVENTS_TABLE", &tables.events)
+        .env("JWT_ISSUER", crate::tokens::DEV_ISSUER)
+        .env("JWT_AUDIENCE", crate::tokens::DEV_AUDIENCE)
+        .env("JWT_JWKS_FILE", crate::tokens::dev_jwks_path())
+        .env("RUST_LOG", "info");
+    command
+}
+
+/// A function binary running against its own emulator; the process is
+/// killed when this is dropped.
+pub struct FunctionProcess {
+    pub api: RuntimeApi,
+    pub child: std::process::Child,
+}
+
+impl FunctionProcess {
+    /// Starts the process that `command` describes (see [`function_command`],
+    /// whose `runtime_api` must be `api.address()`) and waits until it polls
+    /// for its first invocation.
+    pub async fn start(
+        api: RuntimeApi,
+        mut command: std::process::Command,
+    ) -> Result<Self, BoxError> {
+        if std::env::var_os("FUNCTION_LOGS").is_none() {
+            command
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+        }
+        let child = command.spawn()?;
+        let process = Self { api, child };
+        process
+            .api
+            .wait_for_first_poll(Duration::from_secs(10))
+            .await?;
+        Ok(process)
+    }
+
+    /// Invokes the function with `event` and returns its API Gateway
+    /// response (`statusCode`, `headers`, `body`).
+    pub async fn invoke(&self, event: &Value) -> Result<Value, BoxError> {
+        match self.api.invoke(event, Duration::from_secs(30)).await? {
+            Outcome::Response(response) => Ok(response),
+            Outcome::Error(error) => {
+                Err(format!("the function reported an invocation error: {error}").into())
+            }
+        }
+    }
+}
+
+impl Drop for FunctionProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl FunctionProcess {
+    /// Starts `binary` with [`function_command`] and `extra_env` on top, on
+    /// an emulator of its own.
+    pub async fn spawn(
+        binary: &std::path::Path,
+        tables: &connections_core::config::Tables,
+        dynamodb_url: &str,
+        extra_env: &[(&str, &str)],
+    ) -> Result<Self, BoxError> {
+        let api = RuntimeApi::start().await?;
+        let mut command = function_command(binary, &api.address(), tables, dynamodb_url);
+        command.envs(extra_env.iter().copied());
+        Self::start(api, command).await
+    }
+}
+
+/// Reading API Gateway responses as a function returns them.
+pub mod response {
+    use serde_json::Value;
+
+    /// The `statusCode`.
+    ///
+    /// # Panics
+    /// When the response has none, which no API Gateway response lacks.
+    pub fn status(response: &Value) -> u64 {
+        response["statusCode"]
+            .as_u64()
+            .expect("the response has a statusCode")
+    }
+
+    /// The body parsed as JSON, or `Value::Null` when it is empty.
+    pub fn body(response: &Value) -> Value {
+        serde_json::from_str(response["body"].as_str().unwrap_or("null")).unwrap_or(Value::Null)
+    }
+
+    /// A header, found case-insensitively in `headers` or, where REST API
+    /// responses carry them, in `multiValueHeaders`.
+    pub fn header<'response>(response: &'response Value, name: &str) -> Option<&'response str> {
+        let find = |field: &str| {
+            let (_, value) = response[field]
+                .as_object()?
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))?;
+            value.as_str().or_else(|| value[0].as_str())
+        };
+        find("headers").or_else(|| find("multiValueHeaders"))
+    }
+}
