@@ -240,4 +240,18 @@ mod tests {
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[header::RETRY_AFTER], "1");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn route_parse_never_panics(path in "(/[a-z%#?. ]{0,12}){0,6}/?") {
+            let _ = Route::parse(&path);
+        }
+
+        #[test]
+        fn route_finds_entries_under_any_prefix(stage in "[a-z0-9_-]{1,12}", id in "[A-Za-z0-9_-]{1,64}") {
+            proptest::prop_assume!(stage != "interactions");
+            let path = format!("/{stage}/interactions/journal/{id}");
+            proptest::prop_assert_eq!(Route::parse(&path), Route::JournalEntry(id));
+        }
+    }
 }

@@ -273,4 +273,83 @@ mod tests {
         let body = b"{\"eventType\":\"CONNECTION\",\"eventParam\":\"\xff\xfe\"}";
         assert!(matches!(parse_body(body), Err(ApiError::BadRequest(_))));
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+        use serde_json::json;
+
+        fn depth(value: &Value) -> usize {
+            match value {
+                Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+                Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+                _ => 0,
+            }
+        }
+
+        fn json_value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(|n| json!(n)),
+                "[\\[\\]{}\"\\\\a-z]{0,8}".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(8, 64, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::btree_map("[a-z\\[{\"]{0,4}", inner, 0..4)
+                        .prop_map(|map| Value::Object(map.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn parse_body_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+                let _ = parse_body(&bytes);
+            }
+
+            #[test]
+            fn parse_body_never_panics_on_json_like_text(text in "[{}\\[\\]\":,. a-zA-Z0-9#\\\\-]{0,300}") {
+                let _ = parse_body(text.as_bytes());
+            }
+
+            #[test]
+            fn event_param_accepted_only_when_valid(param in any::<String>()) {
+                let body = json!({"eventType": "CONNECTION", "eventParam": param}).to_string();
+                let valid = (1..=128).contains(&param.len())
+                    && param.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                match parse_body(body.as_bytes()) {
+                    Ok(id) => {
+                        prop_assert!(valid, "accepted {:?}", param);
+                        prop_assert_eq!(id.as_str(), param.as_str());
+                    }
+                    Err(ApiError::BadRequest(message)) => {
+                        prop_assert!(!valid, "rejected {:?}: {}", param, message);
+                        prop_assert!(message.starts_with("eventParam "), "{}", message);
+                    }
+                    Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+                }
+            }
+
+            #[test]
+            fn valid_ids_survive_extra_fields(id in "[A-Za-z0-9_-]{1,128}", extra in json_value()) {
+                let body = json!({"eventType": "CONNECTION", "eventParam": id, "extra": extra});
+                let bytes = body.to_string();
+                match parse_body(bytes.as_bytes()) {
+                    Ok(parsed) => prop_assert_eq!(parsed.as_str(), id.as_str()),
+                    Err(ApiError::BadRequest(message)) => prop_assert!(message.contains("deeper than")),
+                    Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+                }
+            }
+
+            #[test]
+            fn nesting_depth_matches_structure(value in json_value()) {
+                let text = serde_json::to_vec(&value).unwrap();
+                prop_assert_eq!(nesting_depth(&text), depth(&value));
+            }
+        }
+    }
 }

@@ -5,8 +5,11 @@
 
 mod auth;
 mod check;
+mod concurrency;
+mod corpus;
 mod create;
 mod journal;
+mod logs;
 mod routing;
 
 use connections_core::store::Item;
