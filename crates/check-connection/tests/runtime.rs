@@ -52,3 +52,41 @@ async fn sample_events_through_runtime_api() {
     assert_eq!(proxy.counts().values().sum::<usize>(), 1);
     env.cleanup().await;
 }
+
+#[tokio::test]
+async fn malformed_events_get_400_not_errors() {
+    let env = TestEnv::with_demo_data("runtime-check-events").await;
+    let function = FunctionProcess::spawn(Path::new(BINARY), &env.tables, &env.endpoint, &[])
+        .await
+        .unwrap();
+    let mut bad_host = sample_event("check-connection/rest-connected.json");
+    bad_host["headers"]["Host"] = json!("exa mple.com:99999");
+    bad_host["multiValueHeaders"]["Host"] = json!(["exa mple.com:99999"]);
+    let mut bad_method = sample_event("check-connection/http-connected.json");
+    bad_method["requestContext"]["http"]["method"] = json!("GET /");
+    let cases = [
+        ("empty object", json!({})),
+        ("array", json!([1, 2])),
+        (
+            "method of the wrong type",
+            json!({"httpMethod": 5, "path": "/interactions"}),
+        ),
+        ("unparsable Host header", bad_host),
+        ("invalid method", bad_method),
+    ];
+    for (case, event) in cases {
+        let response = function
+            .invoke(&event)
+            .await
+            .unwrap_or_else(|error| panic!("{case}: {error}"));
+        assert_eq!(status(&response), 400, "{case}: {response}");
+        assert!(body(&response)["message"].is_string(), "{case}");
+    }
+    // The process survived every one of them.
+    let response = function
+        .invoke(&sample_event("check-connection/rest-connected.json"))
+        .await
+        .unwrap();
+    assert_eq!(body(&response), json!({"connected": true}));
+    env.cleanup().await;
+}

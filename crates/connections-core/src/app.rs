@@ -168,8 +168,12 @@ pub async fn run(endpoint: Endpoint) -> Result<(), lambda_http::Error> {
         }
     };
     let app = &app;
-    lambda_http::run(service_fn(move |request: Request| async move {
-        Ok::<_, Infallible>(app.handle(endpoint, request).await)
+    // Boxing keeps the future's type shallow; unboxed, its layout exceeds
+    // the compiler's default query depth.
+    lambda_http::lambda_runtime::run(service_fn(move |event| {
+        Box::pin(
+            async move { Ok::<_, Infallible>(crate::lambda::invoke(app, endpoint, event).await) },
+        )
     }))
     .await
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod handlers;
 pub mod http;
+pub mod lambda;
 pub mod profile_id;
 pub mod store;
 pub mod telemetry;
