@@ -13,7 +13,7 @@ use crate::http::{Reply, Route, respond};
 use crate::store::Store;
 use crate::telemetry::{self, RequestLog};
 
-/// Longest piece of a request path echoed back in a "no route" message.
+/// Maximum number of path characters echoed in a "no route" message.
 const MAX_ECHOED_PATH: usize = 200;
 
 /// The operation a binary serves; its name is the binary's name.
@@ -37,7 +37,7 @@ impl Endpoint {
     }
 }
 
-/// Why a function could not start.
+/// Failure to start a function.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
     #[error(transparent)]
@@ -86,9 +86,8 @@ impl App {
         &self.verifier
     }
 
-    /// Answers one request as `endpoint` and writes its log line. Every
-    /// failure becomes a response; nothing is returned to the runtime as an
-    /// error.
+    /// Handles one request as `endpoint` and writes its log line. Every
+    /// failure becomes a response, so nothing reaches the runtime as an error.
     pub async fn handle(&self, endpoint: Endpoint, request: Request) -> Response<Body> {
         let mut log = RequestLog::start(endpoint, &request);
         let result = self.dispatch(endpoint, &request, &mut log).await;

@@ -17,7 +17,7 @@ use crate::app::{App, Endpoint};
 use crate::error::ApiError;
 use crate::http::respond;
 
-/// Answers one invocation with the response payload of the event's format.
+/// Handles one invocation and returns the response payload in the event's format.
 pub async fn invoke(app: &App, endpoint: Endpoint, event: LambdaEvent<Value>) -> Value {
     let LambdaEvent { payload, context } = event;
     let http_api = payload.get("version").and_then(Value::as_str) == Some("2.0");

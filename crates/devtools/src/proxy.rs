@@ -23,15 +23,15 @@ use tokio::net::TcpListener;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// What the proxy does to a matching request instead of forwarding it.
+/// Fault applied to a matching request instead of forwarding it.
 #[derive(Debug, Clone)]
 pub enum Fault {
-    /// Answers `ThrottlingException`, which the SDK retries.
+    /// Returns `ThrottlingException`, which the SDK retries.
     Throttle,
-    /// Answers `TransactionCanceledException` with a `TransactionConflict`
+    /// Returns `TransactionCanceledException` with a `TransactionConflict`
     /// reason for each of `items` transaction items.
     TransactionConflict { items: usize },
-    /// Answers HTTP 500 `InternalServerError`.
+    /// Returns HTTP 500 `InternalServerError`.
     ServerError,
     /// Waits this long, then forwards the request.
     Delay(Duration),

@@ -24,7 +24,7 @@ use tokio::sync::{Mutex, Notify, mpsc, oneshot};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// How an invocation ended.
+/// End of an invocation: its response or its error.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// The function posted a response.
@@ -96,7 +96,7 @@ impl RuntimeApi {
         self.address.to_string()
     }
 
-    /// Waits until the function first asks for an invocation (its init is
+    /// Waits until the function first polls for an invocation (its init is
     /// done) and returns when that happened.
     pub async fn wait_for_first_poll(&self, timeout: Duration) -> Result<Instant, BoxError> {
         let deadline = Instant::now() + timeout;

@@ -23,7 +23,7 @@ pub fn dev_jwks_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dev/jwt/dev-jwks.json")
 }
 
-/// Which private key signs a token.
+/// Private key that signs a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SigningKey {
     /// The key published in the development JWKS.

@@ -23,7 +23,7 @@ const MAX_JWKS_BYTES: usize = 256 * 1024;
 
 type Keys = HashMap<String, Arc<DecodingKey>>;
 
-/// Why a JWKS could not be loaded.
+/// Failure to load a JWKS.
 #[derive(Debug, thiserror::Error)]
 pub enum JwksError {
     #[error("cannot read JWKS file {path}")]

@@ -43,8 +43,8 @@ impl fmt::Debug for Caller {
     }
 }
 
-/// Why a request is not authenticated. The `Display` text is safe to send
-/// to the caller: it says what is wrong with the token, never what it holds.
+/// Reason a request is not authenticated. The `Display` text is safe to send
+/// to the caller because it names what is wrong with the token, never its content.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("the Authorization header is missing; send Authorization: Bearer <ID token>")]

@@ -18,9 +18,9 @@ const EXPECTED_BODY: &str = r#"{"eventType": "CONNECTION", "eventParam": "<profi
 /// has depth 1; the margin is for clients that send extra fields.
 const MAX_NESTING: usize = 16;
 
-/// The request body. Fields are read as raw JSON so that a missing field
-/// and a field of the wrong type get different messages; serde still
-/// rejects duplicate keys, and unknown fields are ignored.
+/// The request body. Fields are read as raw JSON so that a missing field and
+/// a field of the wrong type get different messages. Serde still rejects
+/// duplicate keys, and unknown fields are ignored.
 #[derive(Deserialize)]
 struct CreateBody {
     #[serde(rename = "eventType")]

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::http::Reply;
 use crate::telemetry::RequestLog;
 
-/// Longest event ID accepted; DynamoDB keys hold at most 2048 bytes.
+/// Maximum event ID length in bytes, well under the 2048-byte DynamoDB key limit.
 const MAX_EVENT_ID_BYTES: usize = 1024;
 
 /// An event to filter the journal by.
