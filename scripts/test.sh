@@ -21,4 +21,11 @@ scripts/dynamodb-local.sh start "$port" "$pid_file"
 echo "DynamoDB Local is listening on 127.0.0.1:$port (PID $(cat "$pid_file"))" >&2
 
 export DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
-cargo test --workspace --locked --no-fail-fast "$@"
+log=".local/run/cargo-test-$port.log"
+status=0
+cargo test --workspace --all-targets --locked --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
+
+# cargo prints one result line per test binary; add them up into one line.
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
+rm -f "$log"
+exit "$status"
