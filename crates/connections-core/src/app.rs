@@ -9,7 +9,7 @@ use crate::auth::{JwksError, KeyStore, Verifier};
 use crate::config::{Config, ConfigError};
 use crate::error::{ApiError, error_chain};
 use crate::handlers::{check_connection, create_interaction, get_journal};
-use crate::http::{Reply, Route, respond};
+use crate::http::{Reply, Route, respond, status_of};
 use crate::store::Store;
 use crate::telemetry::{self, RequestLog};
 
@@ -91,9 +91,8 @@ impl App {
     pub async fn handle(&self, endpoint: Endpoint, request: Request) -> Response<Body> {
         let mut log = RequestLog::start(endpoint, &request);
         let result = self.dispatch(endpoint, &request, &mut log).await;
-        let response = respond(&result, &self.config.cors_allow_origin);
-        log.finish(&result, response.status());
-        response
+        log.finish(&result, status_of(&result));
+        respond(result, &self.config.cors_allow_origin)
     }
 
     async fn dispatch(

@@ -2,69 +2,105 @@
 
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
-use serde_json::{Map, Number, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::store::Item;
 
-/// Converts an item to a JSON object, as the DynamoDB DocumentClient of
-/// the replaced service did: strings stay strings, numbers become JSON
-/// numbers, sets become arrays.
-pub fn item_to_json(item: &Item) -> Value {
-    Value::Object(item_to_map(item))
-}
+/// An item serialized as a JSON object, as the DynamoDB DocumentClient of
+/// the replaced service returned it: strings stay strings, numbers become
+/// JSON numbers, sets become arrays. Keys come out sorted.
+///
+/// It writes straight from the item, with no intermediate `serde_json::Value`,
+/// because a journal can hold thousands of rows.
+pub struct JsonItem<'item>(pub &'item Item);
 
-fn item_to_map(item: &Item) -> Map<String, Value> {
-    item.iter()
-        .map(|(name, value)| (name.clone(), to_json(value)))
-        .collect()
-}
+struct JsonAttribute<'value>(&'value AttributeValue);
 
-fn to_json(value: &AttributeValue) -> Value {
-    match value {
-        AttributeValue::S(text) => Value::String(text.clone()),
-        AttributeValue::N(number) => number_to_json(number),
-        AttributeValue::Bool(flag) => Value::Bool(*flag),
-        AttributeValue::Null(_) => Value::Null,
-        AttributeValue::M(map) => Value::Object(item_to_map(map)),
-        AttributeValue::L(list) => Value::Array(list.iter().map(to_json).collect()),
-        AttributeValue::Ss(texts) => {
-            Value::Array(texts.iter().cloned().map(Value::String).collect())
-        }
-        AttributeValue::Ns(numbers) => {
-            Value::Array(numbers.iter().map(|n| number_to_json(n)).collect())
-        }
-        AttributeValue::B(blob) => blob_to_json(blob),
-        AttributeValue::Bs(blobs) => Value::Array(blobs.iter().map(blob_to_json).collect()),
-        _ => Value::Null,
+impl Serialize for JsonItem<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_map(self.0, serializer)
     }
 }
 
-/// A DynamoDB number as a JSON number; one that no JSON number can hold
+fn serialize_map<S: Serializer>(item: &Item, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut entries: Vec<(&String, &AttributeValue)> = item.iter().collect();
+    entries.sort_unstable_by(|left, right| left.0.cmp(right.0));
+    let mut map = serializer.serialize_map(Some(entries.len()))?;
+    for (name, value) in entries {
+        map.serialize_entry(name, &JsonAttribute(value))?;
+    }
+    map.end()
+}
+
+impl Serialize for JsonAttribute<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            AttributeValue::S(text) => serializer.serialize_str(text),
+            AttributeValue::N(number) => Number(number).serialize(serializer),
+            AttributeValue::Bool(flag) => serializer.serialize_bool(*flag),
+            AttributeValue::M(map) => serialize_map(map, serializer),
+            AttributeValue::L(values) => {
+                let mut list = serializer.serialize_seq(Some(values.len()))?;
+                for value in values {
+                    list.serialize_element(&JsonAttribute(value))?;
+                }
+                list.end()
+            }
+            AttributeValue::Ss(texts) => texts.serialize(serializer),
+            AttributeValue::Ns(numbers) => numbers
+                .iter()
+                .map(|number| Number(number))
+                .collect::<Vec<_>>()
+                .serialize(serializer),
+            AttributeValue::B(blob) => serializer.serialize_str(&encode(blob)),
+            AttributeValue::Bs(blobs) => blobs
+                .iter()
+                .map(encode)
+                .collect::<Vec<_>>()
+                .serialize(serializer),
+            // Null, and any type a later SDK adds.
+            _ => serializer.serialize_unit(),
+        }
+    }
+}
+
+/// A DynamoDB number as a JSON number. One that no JSON number holds
 /// exactly (over 64 bits and not a finite float) stays a string.
-fn number_to_json(number: &str) -> Value {
-    if let Ok(integer) = number.parse::<i64>() {
-        return Value::Number(integer.into());
+struct Number<'text>(&'text str);
+
+impl Serialize for Number<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = self.0;
+        if let Ok(integer) = text.parse::<i64>() {
+            return serializer.serialize_i64(integer);
+        }
+        if let Ok(integer) = text.parse::<u64>() {
+            return serializer.serialize_u64(integer);
+        }
+        match text.parse::<f64>() {
+            Ok(float) if float.is_finite() => serializer.serialize_f64(float),
+            _ => serializer.serialize_str(text),
+        }
     }
-    if let Ok(integer) = number.parse::<u64>() {
-        return Value::Number(integer.into());
-    }
-    number
-        .parse::<f64>()
-        .ok()
-        .and_then(Number::from_f64)
-        .map(Value::Number)
-        .unwrap_or_else(|| Value::String(number.to_owned()))
 }
 
-fn blob_to_json(blob: &Blob) -> Value {
-    Value::String(aws_smithy_types::base64::encode(blob.as_ref()))
+fn encode(blob: &Blob) -> String {
+    aws_smithy_types::base64::encode(blob.as_ref())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
     use std::collections::HashMap;
+
+    fn item_to_json(item: &Item) -> Value {
+        serde_json::to_value(JsonItem(item)).unwrap()
+    }
+
+    fn number_to_json(number: &str) -> Value {
+        serde_json::to_value(Number(number)).unwrap()
+    }
 
     #[test]
     fn converts_scalar_types() {
@@ -112,5 +148,16 @@ mod tests {
             number_to_json("18446744073709551615"),
             json!(18446744073709551615u64)
         );
+    }
+
+    #[test]
+    fn writes_keys_in_sorted_order() {
+        let item: Item = HashMap::from([
+            ("b".to_owned(), AttributeValue::S("2".into())),
+            ("a".to_owned(), AttributeValue::S("1".into())),
+            ("c".to_owned(), AttributeValue::N("3".into())),
+        ]);
+        let text = serde_json::to_string(&JsonItem(&item)).unwrap();
+        assert_eq!(text, r#"{"a":"1","b":"2","c":3}"#);
     }
 }

@@ -9,7 +9,8 @@
 use lambda_http::http::header::{self, HeaderValue};
 use lambda_http::http::{Response, StatusCode};
 use lambda_http::{Body, Request};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use crate::error::{ApiError, RETRY_AFTER_SECONDS};
 
@@ -58,27 +59,36 @@ impl Route {
     }
 }
 
-/// A successful (or deliberately non-error) response.
+/// A successful (or deliberately non-error) response, with its body
+/// already serialized.
 #[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
-    pub body: Option<Value>,
+    pub body: Option<String>,
     /// Short outcome label for the request log line.
     pub outcome: &'static str,
 }
 
 impl Reply {
-    pub fn ok(body: Value, outcome: &'static str) -> Self {
+    pub fn ok(body: impl Serialize, outcome: &'static str) -> Self {
+        Self::with_status(StatusCode::OK, body, outcome)
+    }
+
+    pub fn with_status(status: StatusCode, body: impl Serialize, outcome: &'static str) -> Self {
+        // Serializing a map of strings and plain values cannot fail; a
+        // failure would come from a non-string map key, which no body has.
+        let body = serde_json::to_string(&body).unwrap_or_else(|_| "{}".to_owned());
         Self {
-            status: StatusCode::OK,
+            status,
             body: Some(body),
             outcome,
         }
     }
 
-    pub fn with_status(status: StatusCode, body: Value, outcome: &'static str) -> Self {
+    /// A 200 whose body is JSON text already.
+    pub fn ok_raw(body: String, outcome: &'static str) -> Self {
         Self {
-            status,
+            status: StatusCode::OK,
             body: Some(body),
             outcome,
         }
@@ -119,17 +129,26 @@ pub fn authorization_header(request: &Request) -> Option<&str> {
         .map(|value| value.to_str().unwrap_or(""))
 }
 
+/// The status that [`respond`] gives `result`.
+pub fn status_of(result: &Result<Reply, ApiError>) -> StatusCode {
+    match result {
+        Ok(reply) => reply.status,
+        Err(error) => error.status(),
+    }
+}
+
 /// Builds the response for `result`, with the CORS headers on every status.
-pub fn respond(result: &Result<Reply, ApiError>, cors_allow_origin: &str) -> Response<Body> {
-    let (status, body) = match result {
-        Ok(reply) => (reply.status, reply.body.clone()),
-        Err(error) => (
-            error.status(),
-            Some(json!({ "message": error.to_string() })),
-        ),
+pub fn respond(result: Result<Reply, ApiError>, cors_allow_origin: &str) -> Response<Body> {
+    let status = status_of(&result);
+    let (body, error) = match result {
+        Ok(reply) => (reply.body, None),
+        Err(error) => {
+            let body = json!({ "message": error.to_string() }).to_string();
+            (Some(body), Some(error))
+        }
     };
     let mut response = Response::new(match body {
-        Some(body) => Body::Text(body.to_string()),
+        Some(body) => Body::Text(body),
         None => Body::Empty,
     });
     *response.status_mut() = status;
@@ -156,20 +175,20 @@ pub fn respond(result: &Result<Reply, ApiError>, cors_allow_origin: &str) -> Res
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
     }
 
-    match result {
-        Err(ApiError::Unauthorized(crate::auth::AuthError::MissingHeader)) => {
+    match error {
+        Some(ApiError::Unauthorized(crate::auth::AuthError::MissingHeader)) => {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        Err(ApiError::Unauthorized(_)) => {
+        Some(ApiError::Unauthorized(_)) => {
             headers.insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer error=\"invalid_token\""),
             );
         }
-        Err(ApiError::Unavailable(_)) => {
+        Some(ApiError::Unavailable(_)) => {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
         }
-        Err(ApiError::MethodNotAllowed { allow, .. }) => {
+        Some(ApiError::MethodNotAllowed { allow, .. }) => {
             headers.insert(header::ALLOW, HeaderValue::from_static(allow));
         }
         _ => {}
@@ -222,7 +241,7 @@ mod tests {
         let error: Result<Reply, ApiError> = Err(ApiError::BadRequest("bad".to_owned()));
         let ok: Result<Reply, ApiError> = Ok(Reply::no_content());
         for result in [error, ok] {
-            let response = respond(&result, "https://app.example.com");
+            let response = respond(result, "https://app.example.com");
             let headers = response.headers();
             assert_eq!(
                 headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
@@ -236,7 +255,7 @@ mod tests {
     #[test]
     fn unavailable_sets_retry_after() {
         let result: Result<Reply, ApiError> = Err(ApiError::Unavailable("down".into()));
-        let response = respond(&result, "*");
+        let response = respond(result, "*");
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[header::RETRY_AFTER], "1");
     }

@@ -33,7 +33,7 @@ pub async fn invoke(app: &App, endpoint: Endpoint, event: LambdaEvent<Value>) ->
         let error = Err(ApiError::BadRequest(
             "the request could not be read as an API Gateway REST or HTTP API event".to_owned(),
         ));
-        return to_payload(http_api, respond(&error, &app.config().cors_allow_origin));
+        return to_payload(http_api, respond(error, &app.config().cors_allow_origin));
     };
     let is_http_api = matches!(origin, RequestOrigin::ApiGatewayV2);
     let response = app
@@ -93,8 +93,7 @@ mod tests {
     use super::*;
 
     fn response() -> Response<Body> {
-        let result = Err(ApiError::BadRequest("bad".to_owned()));
-        respond(&result, "*")
+        respond(Err(ApiError::BadRequest("bad".to_owned())), "*")
     }
 
     #[test]

@@ -1,17 +1,37 @@
 //! `GET /interactions/journal`: every connection of the caller.
 
 use lambda_http::{Request, RequestExt};
-use serde_json::{Value, json};
 
 use super::{authenticate, caller_profile_id, no_profile_yet};
 use crate::app::App;
-use crate::attribute::item_to_json;
+use crate::attribute::JsonItem;
 use crate::error::ApiError;
 use crate::http::Reply;
+use crate::store::{Item, JournalOrder};
 use crate::telemetry::RequestLog;
 
 /// Maximum event ID length in bytes, well under the 2048-byte DynamoDB key limit.
 const MAX_EVENT_ID_BYTES: usize = 1024;
+
+fn row_json(row: &Item) -> String {
+    // A map with string keys always serializes.
+    serde_json::to_string(&JsonItem(row)).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// `{"message": "all connections for <email>", "data": [<rows>]}`, joined
+/// from rows that are JSON already.
+fn journal_body(email: &str, rows: impl Iterator<Item = String>) -> String {
+    let message = serde_json::Value::String(format!("all connections for {email}"));
+    let mut body = format!(r#"{{"message":{message},"data":["#);
+    for (index, row) in rows.enumerate() {
+        if index > 0 {
+            body.push(',');
+        }
+        body.push_str(&row);
+    }
+    body.push_str("]}");
+    body
+}
 
 /// An event to filter the journal by.
 #[derive(Debug, PartialEq, Eq)]
@@ -57,18 +77,20 @@ pub async fn get_journal(
         (_, window) => window.flatten(),
     };
 
-    let rows = app
-        .store()
-        .connections_of(&profile_id, window.as_ref())
+    // Each row becomes its JSON text as its page arrives, so the rows of one
+    // page at a time are held, not the whole journal twice over.
+    let mut entries: Vec<(JournalOrder, String)> = Vec::new();
+    app.store()
+        .for_each_connection_page(&profile_id, window.as_ref(), |page| {
+            entries.extend(
+                page.iter()
+                    .map(|row| (JournalOrder::of(row), row_json(row))),
+            );
+        })
         .await?;
-    let data: Vec<Value> = rows.iter().map(item_to_json).collect();
-    Ok(Reply::ok(
-        json!({
-            "message": format!("all connections for {}", caller.email()),
-            "data": data,
-        }),
-        "ok",
-    ))
+    entries.sort_unstable_by(|left, right| left.0.cmp(&right.0));
+    let body = journal_body(caller.email(), entries.into_iter().map(|(_, json)| json));
+    Ok(Reply::ok_raw(body, "ok"))
 }
 
 fn parse_filter(
@@ -146,5 +168,17 @@ mod tests {
     #[test]
     fn empty_event_id_is_rejected() {
         assert!(rejection(Some(" "), Some("2026")).contains("eventId"));
+    }
+
+    #[test]
+    fn journal_body_is_json() {
+        let rows = [r#"{"a":1}"#.to_owned(), r#"{"b":"x"}"#.to_owned()].into_iter();
+        let body: serde_json::Value =
+            serde_json::from_str(&journal_body("a\"b@example.com", rows)).unwrap();
+        assert_eq!(body["message"], "all connections for a\"b@example.com");
+        assert_eq!(body["data"], serde_json::json!([{"a": 1}, {"b": "x"}]));
+        let empty: serde_json::Value =
+            serde_json::from_str(&journal_body("e@example.com", std::iter::empty())).unwrap();
+        assert_eq!(empty["data"], serde_json::json!([]));
     }
 }

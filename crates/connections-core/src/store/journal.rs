@@ -1,7 +1,5 @@
 //! Reading every connection row of a profile.
 
-use std::cmp::Ordering;
-
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{Item, Store, StoreError, TimeWindow, classify};
@@ -12,16 +10,30 @@ const JOURNAL_PROJECTION: &str = "compositeID, #type, connectionID, connectionTy
 
 impl Store {
     /// Returns every connection row of `owner`, across all query pages,
-    /// most recent `createdAt` first; rows made at the same millisecond
-    /// are ordered by `connectionID`. With a `window`, only rows whose
-    /// `createdAt` falls inside it (bounds included) are returned.
+    /// in [`JournalOrder`]. With a `window`, only rows whose `createdAt`
+    /// falls inside it (bounds included) are returned.
     pub async fn connections_of(
         &self,
         owner: &ProfileId,
         window: Option<&TimeWindow>,
     ) -> Result<Vec<Item>, StoreError> {
-        let filter = window.and_then(TimeWindow::filter_expression);
         let mut rows = Vec::new();
+        self.for_each_connection_page(owner, window, |page| rows.extend(page))
+            .await?;
+        rows.sort_by_cached_key(JournalOrder::of);
+        Ok(rows)
+    }
+
+    /// Queries the connection rows of `owner` like [`Store::connections_of`],
+    /// but hands each page to `on_page` as it arrives, unsorted, so that a
+    /// caller can turn rows into output without holding them all.
+    pub async fn for_each_connection_page(
+        &self,
+        owner: &ProfileId,
+        window: Option<&TimeWindow>,
+        mut on_page: impl FnMut(Vec<Item>),
+    ) -> Result<(), StoreError> {
+        let filter = window.and_then(TimeWindow::filter_expression);
         let mut start_key = None;
         loop {
             let mut query = self
@@ -50,30 +62,43 @@ impl Store {
                 .send()
                 .await
                 .map_err(|error| classify("Query (profiles)", error))?;
-            rows.extend(page.items.unwrap_or_default());
+            on_page(page.items.unwrap_or_default());
             start_key = page.last_evaluated_key.filter(|key| !key.is_empty());
             if start_key.is_none() {
-                break;
+                return Ok(());
             }
         }
-        rows.sort_by(newest_first);
-        Ok(rows)
     }
 }
 
-fn newest_first(left: &Item, right: &Item) -> Ordering {
-    let created_at =
-        |item: &Item| -> Option<f64> { item.get("createdAt")?.as_n().ok()?.parse().ok() };
-    let connection_id =
-        |item: &Item| -> Option<String> { item.get("connectionID")?.as_s().ok().cloned() };
-    // Rows without a readable createdAt sort last.
-    let by_time = match (created_at(left), created_at(right)) {
-        (Some(l), Some(r)) => r.total_cmp(&l),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    };
-    by_time.then_with(|| connection_id(left).cmp(&connection_id(right)))
+/// Sort key of a journal row: newest `createdAt` first, rows made at the
+/// same millisecond by `connectionID`, rows without a readable `createdAt`
+/// last.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct JournalOrder {
+    missing_time: bool,
+    negated_millis: i64,
+    connection_id: Option<String>,
+}
+
+impl JournalOrder {
+    pub fn of(row: &Item) -> Self {
+        let created_at = row
+            .get("createdAt")
+            .and_then(|value| value.as_n().ok())
+            .and_then(|number| number.parse::<f64>().ok())
+            .filter(|millis| millis.is_finite());
+        let connection_id = row
+            .get("connectionID")
+            .and_then(|value| value.as_s().ok())
+            .cloned();
+        Self {
+            missing_time: created_at.is_none(),
+            // Every epoch millisecond fits an i64; `as` saturates the rest.
+            negated_millis: created_at.map_or(0, |millis| -(millis as i64)),
+            connection_id,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -104,14 +129,14 @@ mod tests {
             row("a", Some("100")),
             row("d", Some("99")),
         ];
-        rows.sort_by(newest_first);
+        rows.sort_by_cached_key(JournalOrder::of);
         assert_eq!(ids(&rows), ["c", "a", "b", "d", "none"]);
     }
 
     #[test]
     fn compares_times_as_numbers_not_text() {
         let mut rows = vec![row("short", Some("999")), row("long", Some("1000"))];
-        rows.sort_by(newest_first);
+        rows.sort_by_cached_key(JournalOrder::of);
         assert_eq!(ids(&rows), ["long", "short"]);
     }
 }

@@ -21,6 +21,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use crate::config::Tables;
 pub use connections::CreateOutcome;
 pub use events::TimeWindow;
+pub use journal::JournalOrder;
 pub use members::MemberCache;
 pub use profiles::Profile;
 
