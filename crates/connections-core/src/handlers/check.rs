@@ -7,7 +7,7 @@ use serde_json::json;
 use super::{authenticate, caller_profile_id};
 use crate::app::App;
 use crate::error::ApiError;
-use crate::http::Reply;
+use crate::http::{Reply, percent_decode};
 use crate::profile_id::ProfileId;
 use crate::telemetry::RequestLog;
 
@@ -20,12 +20,15 @@ pub async fn check_connection(
     log: &mut RequestLog,
 ) -> Result<Reply, ApiError> {
     let caller = authenticate(app, request).await?;
-    let parameters = request.path_parameters_ref();
-    let raw_id = parameters
+    // API Gateway passes `pathParameters` decoded; the path itself is not.
+    let raw_id = match request
+        .path_parameters_ref()
         .and_then(|parameters| parameters.first("id"))
-        .or(path_id)
-        .unwrap_or("");
-    let other = match ProfileId::parse(raw_id) {
+    {
+        Some(id) => id.to_owned(),
+        None => percent_decode(path_id.unwrap_or_default()),
+    };
+    let other = match ProfileId::parse(&raw_id) {
         Ok(id) => id,
         Err(reason) => {
             return Ok(not_connected(

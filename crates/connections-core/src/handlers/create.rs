@@ -1,7 +1,10 @@
 //! `POST /interactions`: connect the caller with another profile.
 
 use lambda_http::Request;
+use std::fmt;
+
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Value, json};
 
 use super::{authenticate, caller_profile_id, no_profile_yet};
@@ -18,15 +21,57 @@ const EXPECTED_BODY: &str = r#"{"eventType": "CONNECTION", "eventParam": "<profi
 /// has depth 1; the margin is for clients that send extra fields.
 const MAX_NESTING: usize = 16;
 
+/// Longest piece of a rejected value echoed back in an error message.
+const MAX_ECHOED_CHARS: usize = 40;
+
 /// The request body. Fields are read as raw JSON so that a missing field and
-/// a field of the wrong type get different messages. Serde still rejects
-/// duplicate keys, and unknown fields are ignored.
-#[derive(Deserialize)]
+/// a field of the wrong type get different messages.
 struct CreateBody {
-    #[serde(rename = "eventType")]
     event_type: Option<Value>,
-    #[serde(rename = "eventParam")]
     event_param: Option<Value>,
+}
+
+/// Accepts only a JSON object: a derived `Deserialize` would also build the
+/// struct from an array such as `["CONNECTION", "<id>"]`. Duplicate keys
+/// are rejected and unknown keys ignored.
+impl<'de> Deserialize<'de> for CreateBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(CreateBodyVisitor)
+    }
+}
+
+struct CreateBodyVisitor;
+
+impl<'de> Visitor<'de> for CreateBodyVisitor {
+    type Value = CreateBody;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CreateBody, A::Error> {
+        let mut body = CreateBody {
+            event_type: None,
+            event_param: None,
+        };
+        let (mut seen_type, mut seen_param) = (false, false);
+        while let Some(key) = map.next_key::<String>()? {
+            let (seen, slot, name) = match key.as_str() {
+                "eventType" => (&mut seen_type, &mut body.event_type, "eventType"),
+                "eventParam" => (&mut seen_param, &mut body.event_param, "eventParam"),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if *seen {
+                return Err(de::Error::duplicate_field(name));
+            }
+            *seen = true;
+            *slot = Some(map.next_value()?);
+        }
+        Ok(body)
+    }
 }
 
 pub async fn create_interaction(
@@ -105,11 +150,20 @@ fn parse_body(bytes: &[u8]) -> Result<ProfileId, ApiError> {
     let event_type = required_string(body.event_type, "eventType")?;
     if event_type != "CONNECTION" {
         return Err(bad_request(format!(
-            "eventType {event_type:?} is not supported; only \"CONNECTION\" is"
+            "eventType {:?} is not supported; only \"CONNECTION\" is",
+            shorten(&event_type)
         )));
     }
     let event_param = required_string(body.event_param, "eventParam")?;
     ProfileId::parse(&event_param).map_err(|reason| bad_request(format!("eventParam {reason}")))
+}
+
+/// `text` cut to [`MAX_ECHOED_CHARS`] characters, with "..." when cut.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(MAX_ECHOED_CHARS) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_owned(),
+    }
 }
 
 /// The deepest nesting of `[` and `{` outside strings. It scans bytes and
@@ -180,9 +234,26 @@ mod tests {
 
     #[test]
     fn non_objects_are_rejected() {
-        for body in ["null", "[]", "\"x\"", "5", "true"] {
-            assert!(message(body).contains("JSON object"), "{body}");
+        for body in [
+            "null",
+            "[]",
+            "\"x\"",
+            "5",
+            "true",
+            r#"["CONNECTION","SixVansSort"]"#,
+        ] {
+            let text = message(body);
+            assert!(text.contains("must be a JSON object"), "{body}: {text}");
+            assert!(!text.contains("CreateBody"), "{body}: {text}");
         }
+    }
+
+    #[test]
+    fn long_rejected_values_are_shortened() {
+        let body = format!(r#"{{"eventType":"{}","eventParam":"a"}}"#, "Q".repeat(5000));
+        let text = message(&body);
+        assert!(text.len() < 200, "{} characters", text.len());
+        assert!(text.contains("QQQ..."), "{text}");
     }
 
     #[test]

@@ -80,3 +80,15 @@ async fn check_sees_a_new_connection_at_once() {
     assert_eq!(after.body["connected"], true);
     env.cleanup().await;
 }
+
+#[tokio::test]
+async fn check_decodes_an_escaped_path() {
+    let env = TestEnv::with_demo_data("check-escaped").await;
+    let mut event = sample_event("check-connection/http-path-without-parameters.json");
+    event["rawPath"] = json!("/interactions/journal/Six%4FtterSort");
+    event["requestContext"]["http"]["path"] = json!("/interactions/journal/Six%4FtterSort");
+    let reply = env.call(CHECK, &event).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body, json!({ "connected": true }));
+    env.cleanup().await;
+}
