@@ -2,7 +2,7 @@
 
 use connections_core::{Endpoint, app};
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     app::run(Endpoint::CheckConnection).await
 }

@@ -156,6 +156,10 @@ fn no_route(request: &Request) -> ApiError {
 /// Runs `endpoint` under the Lambda runtime: sets up logging, builds the
 /// [`App`] once and serves invocations until the runtime stops. A
 /// configuration error stops the cold start with a message naming it.
+///
+/// Call it from a current-thread Tokio runtime. Lambda sends an execution
+/// environment one request at a time, so worker threads would only add
+/// start-up time and per-thread allocator arenas to the memory peak.
 pub async fn run(endpoint: Endpoint) -> Result<(), lambda_http::Error> {
     telemetry::init();
     let app = match App::from_env().await {
