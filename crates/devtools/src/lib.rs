@@ -5,6 +5,7 @@
 //! emulates the Lambda Runtime API so that tests and the benchmark drive
 //! the real binaries the way Lambda does.
 
+pub mod bench;
 pub mod demo;
 pub mod harness;
 pub mod local;
