@@ -22,7 +22,8 @@ ci: lint test
 
 ## Build the arm64 release zips that SAM deploys, into target/lambda/.
 release:
-	cargo lambda build --release --arm64 --output-format zip --workspace --locked
+	cargo lambda build --release --arm64 --output-format zip --locked \
+		-p create-interaction -p get-journal -p check-connection
 
 ## Measure init time, latency, DynamoDB calls and memory; writes BENCHMARKS.md.
 bench:
