@@ -9,6 +9,7 @@ pub mod bench;
 pub mod demo;
 pub mod harness;
 pub mod local;
+mod loopback;
 pub mod proxy;
 pub mod runtime_api;
 pub mod tables;

@@ -13,13 +13,10 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::net::TcpListener;
+use hyper_util::rt::TokioExecutor;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -63,31 +60,19 @@ impl DynamoProxy {
     /// e.g. `http://127.0.0.1:8000`.
     pub async fn start(upstream: &str) -> Result<Self, BoxError> {
         let upstream: hyper::Uri = upstream.parse()?;
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let address = listener.local_addr()?;
         let state = Arc::new(Mutex::new(State::default()));
         let client: Client<HttpConnector, Full<Bytes>> =
             Client::builder(TokioExecutor::new()).build_http();
-
         let server_state = state.clone();
-        let server = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let state = server_state.clone();
-                let client = client.clone();
-                let upstream = upstream.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        forward(request, state.clone(), client.clone(), upstream.clone())
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let handler = move |request| {
+            forward(
+                request,
+                server_state.clone(),
+                client.clone(),
+                upstream.clone(),
+            )
+        };
+        let (address, server) = crate::loopback::serve(handler).await?;
         Ok(Self {
             address,
             state,

@@ -14,12 +14,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Notify, mpsc, oneshot};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -59,29 +55,12 @@ pub struct RuntimeApi {
 impl RuntimeApi {
     /// Starts the emulator on a free loopback port.
     pub async fn start() -> Result<Self, BoxError> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let address = listener.local_addr()?;
         let (queue, receiver) = mpsc::channel::<Pending>(1024);
         let receiver = Arc::new(Mutex::new(receiver));
         let state = Arc::new(State::default());
-
         let server_state = state.clone();
-        let server = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let state = server_state.clone();
-                let receiver = receiver.clone();
-                tokio::spawn(async move {
-                    let service =
-                        service_fn(move |request| route(request, state.clone(), receiver.clone()));
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let handler = move |request| route(request, server_state.clone(), receiver.clone());
+        let (address, server) = crate::loopback::serve(handler).await?;
         Ok(Self {
             address,
             queue,
