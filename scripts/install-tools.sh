@@ -32,6 +32,11 @@ if ! command -v sam >/dev/null; then
     pip_install "aws-sam-cli==$SAM_CLI_VERSION"
 fi
 
+# pyenv reaches new console scripts through shims, made by a rehash.
+if command -v pyenv >/dev/null; then
+    pyenv rehash || true
+fi
+
 if command -v rustup >/dev/null; then
     rustup component add rustfmt clippy >/dev/null 2>&1 || true
 fi
