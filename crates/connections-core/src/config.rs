@@ -28,7 +28,7 @@ pub struct Tables {
     pub events: String,
 }
 
-/// How Bearer tokens are verified.
+/// Settings for verifying Bearer tokens.
 #[derive(Debug, Clone)]
 pub struct JwtConfig {
     pub issuer: String,
@@ -36,7 +36,7 @@ pub struct JwtConfig {
     pub jwks: JwksSource,
 }
 
-/// Where the JSON Web Key Set comes from.
+/// Source of the JSON Web Key Set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JwksSource {
     /// A JWKS file, read at cold start (local development and tests).

@@ -70,7 +70,6 @@ impl ApiError {
             Self::Unavailable(source) | Self::Internal(source) => {
                 Some(error_chain(source.as_ref()))
             }
-            Self::Unauthorized(AuthError::KeysUnavailable(source)) => Some(error_chain(source)),
             _ => None,
         }
     }

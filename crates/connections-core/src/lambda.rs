@@ -8,7 +8,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use lambda_http::http::{Response, StatusCode};
+use lambda_http::http::Response;
 use lambda_http::request::{LambdaRequest, RequestOrigin};
 use lambda_http::{Body, LambdaEvent, Request, RequestExt};
 use serde_json::{Map, Value, json};
@@ -67,7 +67,7 @@ fn to_payload(http_api: bool, response: Response<Body>) -> Value {
     }
     if http_api {
         json!({
-            "statusCode": status_code(status),
+            "statusCode": status.as_u16(),
             "headers": single,
             "body": body,
             "isBase64Encoded": is_base64,
@@ -75,17 +75,13 @@ fn to_payload(http_api: bool, response: Response<Body>) -> Value {
         })
     } else {
         json!({
-            "statusCode": status_code(status),
+            "statusCode": status.as_u16(),
             "headers": {},
             "multiValueHeaders": multi,
             "body": body,
             "isBase64Encoded": is_base64,
         })
     }
-}
-
-fn status_code(status: StatusCode) -> u16 {
-    status.as_u16()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub const MAX_LEN: usize = 128;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProfileId(String);
 
-/// Why a string is not a valid profile ID.
+/// Reason a string is not a valid profile ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileIdError {
     #[error("is empty")]

@@ -40,7 +40,7 @@ where
         .finish()
 }
 
-/// What one request did, written as a single log line when it ends.
+/// Record of one request, written as a single log line when it ends.
 pub struct RequestLog {
     started: Instant,
     request_id: String,

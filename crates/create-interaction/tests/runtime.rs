@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use devtools::harness::{TestEnv, sample_event, text};
+use devtools::harness::{TestEnv, connection_key, sample_event, text};
 use devtools::local::OwnDynamoDb;
 use devtools::proxy::{DynamoProxy, Fault};
 use devtools::runtime_api::response::{body, header, status};
@@ -253,7 +253,7 @@ async fn dynamodb_stopped_mid_run_then_back() {
     assert_eq!(header(&down, "retry-after"), Some("1"));
 
     dynamodb.restart().unwrap();
-    // A restarted DynamoDB Local answers its first requests slowly while the
+    // A restarted DynamoDB Local serves its first requests slowly while the
     // JVM warms up; wait until it serves one before measuring the function.
     let client = local::client(&dynamodb.url()).await;
     for _ in 0..50 {
@@ -276,14 +276,7 @@ async fn dynamodb_stopped_mid_run_then_back() {
         let row = client
             .get_item()
             .table_name(&tables.profiles)
-            .key(
-                "compositeID",
-                aws_sdk_dynamodb::types::AttributeValue::S(format!("PROFILE#{owner}")),
-            )
-            .key(
-                "type",
-                aws_sdk_dynamodb::types::AttributeValue::S(format!("CONNECTION#{other}")),
-            )
+            .set_key(Some(connection_key(owner, other)))
             .consistent_read(true)
             .send()
             .await

@@ -121,13 +121,12 @@ impl TestEnv {
         rows
     }
 
-    /// The connection row that `owner` holds for `other`, if any.
+    /// Reads the connection row that `owner` has for `other`, if any.
     pub async fn connection_row(&self, owner: &str, other: &str) -> Option<Item> {
         self.client
             .get_item()
             .table_name(&self.tables.profiles)
-            .key("compositeID", AttributeValue::S(format!("PROFILE#{owner}")))
-            .key("type", AttributeValue::S(format!("CONNECTION#{other}")))
+            .set_key(Some(connection_key(owner, other)))
             .consistent_read(true)
             .send()
             .await
@@ -170,6 +169,20 @@ pub fn sample_event(name: &str) -> Value {
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
     serde_json::from_str(&text)
         .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()))
+}
+
+/// Builds the primary key of the connection row that `owner` has for `other`.
+pub fn connection_key(owner: &str, other: &str) -> Item {
+    Item::from([
+        (
+            "compositeID".to_owned(),
+            AttributeValue::S(format!("PROFILE#{owner}")),
+        ),
+        (
+            "type".to_owned(),
+            AttributeValue::S(format!("CONNECTION#{other}")),
+        ),
+    ])
 }
 
 /// Text of a string attribute of `item`.

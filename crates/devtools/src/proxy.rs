@@ -32,7 +32,7 @@ pub enum Fault {
     ServerError,
     /// Waits this long, then forwards the request.
     Delay(Duration),
-    /// Closes the connection without an answer.
+    /// Closes the connection without a response.
     Disconnect,
 }
 

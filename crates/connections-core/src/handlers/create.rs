@@ -21,7 +21,7 @@ const EXPECTED_BODY: &str = r#"{"eventType": "CONNECTION", "eventParam": "<profi
 /// has depth 1; the margin is for clients that send extra fields.
 const MAX_NESTING: usize = 16;
 
-/// Longest piece of a rejected value echoed back in an error message.
+/// Maximum number of characters of a rejected value echoed in an error message.
 const MAX_ECHOED_CHARS: usize = 40;
 
 /// The request body. Fields are read as raw JSON so that a missing field and
@@ -104,6 +104,8 @@ pub async fn create_interaction(
         .await?;
 
     let name = target_profile.full_name();
+    let already_made =
+        |name: String| json!({ "message": "Connection has already been made", "name": name });
     let reply = match outcome {
         CreateOutcome::Created => Reply::ok(
             json!({
@@ -112,50 +114,44 @@ pub async fn create_interaction(
             }),
             "created",
         ),
-        CreateOutcome::AlreadyConnected => Reply::ok(
-            json!({ "message": "Connection has already been made", "name": name }),
-            "already_connected",
-        ),
-        CreateOutcome::Completed => Reply::ok(
-            json!({ "message": "Connection has already been made", "name": name }),
-            "completed_one_sided",
-        ),
+        CreateOutcome::AlreadyConnected => Reply::ok(already_made(name), "already_connected"),
+        CreateOutcome::Completed => Reply::ok(already_made(name), "completed_one_sided"),
     };
     Ok(reply)
 }
 
 /// Parses and validates the body, returning the target profile ID.
 fn parse_body(bytes: &[u8]) -> Result<ProfileId, ApiError> {
-    let bad_request = |message: String| ApiError::BadRequest(message);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(bad_request(format!(
+        return Err(ApiError::BadRequest(format!(
             "request body is empty; send {EXPECTED_BODY}"
         )));
     }
     if nesting_depth(bytes) > MAX_NESTING {
-        return Err(bad_request(format!(
+        return Err(ApiError::BadRequest(format!(
             "request body nests arrays or objects deeper than {MAX_NESTING} levels; send {EXPECTED_BODY}"
         )));
     }
     let body: CreateBody = serde_json::from_slice(bytes).map_err(|error| {
         if error.is_data() {
-            bad_request(format!(
+            ApiError::BadRequest(format!(
                 "request body must be a JSON object {EXPECTED_BODY}: {error}"
             ))
         } else {
-            bad_request(format!("request body is not valid JSON: {error}"))
+            ApiError::BadRequest(format!("request body is not valid JSON: {error}"))
         }
     })?;
 
     let event_type = required_string(body.event_type, "eventType")?;
     if event_type != "CONNECTION" {
-        return Err(bad_request(format!(
+        return Err(ApiError::BadRequest(format!(
             "eventType {:?} is not supported; only \"CONNECTION\" is",
             shorten(&event_type)
         )));
     }
     let event_param = required_string(body.event_param, "eventParam")?;
-    ProfileId::parse(&event_param).map_err(|reason| bad_request(format!("eventParam {reason}")))
+    ProfileId::parse(&event_param)
+        .map_err(|reason| ApiError::BadRequest(format!("eventParam {reason}")))
 }
 
 /// `text` cut to [`MAX_ECHOED_CHARS`] characters, with "..." when cut.

@@ -16,7 +16,7 @@ const MAX_TRANSACTION_ATTEMPTS: u32 = 5;
 
 const ROW_ABSENT: &str = "attribute_not_exists(compositeID)";
 
-/// What writing an edge did.
+/// Result of writing an edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CreateOutcome {
     /// Both rows were written.
@@ -28,7 +28,7 @@ pub enum CreateOutcome {
     Completed,
 }
 
-/// How DynamoDB answered the two conditional puts of a cancelled transaction.
+/// Outcome of the two conditional puts of a cancelled transaction.
 enum Cancelled {
     BothExist,
     OneExists {

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use connections_core::Endpoint;
-use devtools::harness::{TestEnv, sample_event};
+use devtools::harness::{TestEnv, connection_key, sample_event};
 use serde_json::json;
 
 #[tokio::test]
@@ -45,14 +45,7 @@ async fn corpus_bodies_get_their_status() {
                 env.client
                     .delete_item()
                     .table_name(&env.tables.profiles)
-                    .key(
-                        "compositeID",
-                        aws_sdk_dynamodb::types::AttributeValue::S(format!("PROFILE#{owner}")),
-                    )
-                    .key(
-                        "type",
-                        aws_sdk_dynamodb::types::AttributeValue::S(format!("CONNECTION#{other}")),
-                    )
+                    .set_key(Some(connection_key(owner, other)))
                     .send()
                     .await
                     .unwrap();

@@ -1,4 +1,4 @@
-//! The log output of a run with real tokens and e-mail addresses holds
+//! The log output of a run with real tokens and e-mail addresses contains
 //! neither.
 
 use std::io::Write;
